@@ -45,27 +45,53 @@ const SPECIAL_VERBS = new Set(['proxy', 'watch']);
 
 /**
  * The namespace and name a resource request's URL names, or null when the URL is not a resource URL
- * (`/api/{version}/...` or `/apis/{group}/{version}/...`).
+ * (`/api/{version}/...` or `/apis/{group}/{version}/...`). Hand-rolled over the path's segments: this runs for
+ * every create and update on the hot path.
  */
 export function urlTarget(requestURI: string): UrlTarget | null {
-  const parts = splitPath(requestPath(requestURI));
-  let i: number;
+  const parts = new Segments(requestPath(requestURI));
   if (parts.length < 3) return null;
-  if (parts[0] === 'api') i = 2; // api/{version}
-  else if (parts[0] === 'apis' && parts.length >= 4) i = 3; // apis/{group}/{version}
+  let i: number;
+  if (parts.at(0) === 'api') i = 2; // api/{version}
+  else if (parts.at(0) === 'apis' && parts.length >= 4) i = 3; // apis/{group}/{version}
   else return null;
   // Deprecated /{watch|proxy}/ forms put the verb before the resource.
-  if (SPECIAL_VERBS.has(parts[i]!) && parts.length - i >= 2) i++;
-  let rest = parts.slice(i);
+  if (SPECIAL_VERBS.has(parts.at(i)) && parts.length - i >= 2) i++;
   let namespace = '';
-  if (rest[0] === 'namespaces' && rest.length > 1) {
-    namespace = rest[1]!;
-    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) rest = rest.slice(2);
+  if (parts.at(i) === 'namespaces' && parts.length - i > 1) {
+    namespace = parts.at(i + 1);
+    if (parts.length - i > 2 && !NAMESPACE_SUBRESOURCES.has(parts.at(i + 2))) i += 2;
   }
-  return { namespace, name: rest[1] ?? '' };
+  return { namespace, name: parts.length - i > 1 ? parts.at(i + 1) : '' };
 }
 
-function splitPath(path: string): string[] {
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? [] : trimmed.split('/');
+/** Go's splitPath (requestinfo.go): the path trimmed of '/' on both ends, split on '/'; empty -> no segments. */
+class Segments {
+  readonly #starts: number[] = [];
+  readonly #ends: number[] = [];
+  readonly #path: string;
+  constructor(path: string) {
+    this.#path = path;
+    let from = 0;
+    let to = path.length;
+    while (from < to && path.charCodeAt(from) === 0x2f) from++;
+    while (to > from && path.charCodeAt(to - 1) === 0x2f) to--;
+    if (from === to) return;
+    for (let s = from; ;) {
+      const slash = path.indexOf('/', s);
+      const e = slash === -1 || slash > to ? to : slash;
+      this.#starts.push(s);
+      this.#ends.push(e);
+      if (e === to) break;
+      s = e + 1;
+    }
+  }
+
+  get length(): number {
+    return this.#starts.length;
+  }
+
+  at(i: number): string {
+    return i < this.#starts.length ? this.#path.slice(this.#starts[i], this.#ends[i]) : '';
+  }
 }

@@ -77,7 +77,7 @@ type Candidate =
   | { kind: 'broken'; reason: string };
 
 // json_payload first (MK8s audit entries carry the event there, per Yandex's own exporter), then a message
-// that parses to one (the legacy Cloud Logs shape). "Claims to be audit" = apiVersion audit.k8s.io/*.
+// that parses to one (the legacy Cloud Logs shape).
 function auditCandidate(e: LogEntry): Candidate {
   if (claimsAudit(e.json_payload)) return { kind: 'audit', field: 'json_payload', value: e.json_payload };
   const text = typeof e.message === 'string' ? e.message.trim() : '';
@@ -96,6 +96,10 @@ function auditCandidate(e: LogEntry): Candidate {
   return { kind: 'not-audit', reason: 'message is not an audit event' };
 }
 
+// apiVersion audit.k8s.io/*; or, for events from old logs that carry no apiVersion, kind Event with an auditID
+// and a stage (a core v1 Event, from the cluster's "events" stream, has apiVersion v1 and is not ours).
 function claimsAudit(value: unknown): boolean {
-  return isObject(value) && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('audit.k8s.io/');
+  if (!isObject(value)) return false;
+  if (typeof value.apiVersion === 'string') return value.apiVersion.startsWith('audit.k8s.io/');
+  return value.apiVersion === undefined && value.kind === 'Event' && 'auditID' in value && 'stage' in value;
 }
