@@ -35,7 +35,7 @@ const common = {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['src/function/index.ts'], outfile: 'dist/index.js', minify: true }),
+  build({ ...common, entryPoints: ['src/handler.ts'], outfile: 'dist/index.js', minify: true }),
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -1,1 +1,0 @@
-export const handler = async (): Promise<never> => { throw new Error('not built yet'); };
