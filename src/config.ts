@@ -69,6 +69,11 @@ export function readForwarderConfig(env: Env, cwd: string = process.cwd()): Forw
 export function readS3Config(env: Env): S3EnvConfig {
   const bucket = str(env, 'BUCKET_NAME');
   if (bucket === undefined) throw new ConfigError('BUCKET_NAME', 'BUCKET_NAME is not set: the Object Storage bucket to write audit logs to');
+  return { bucket, ...readS3Connection(env) };
+}
+
+/** Endpoint, region, addressing and static keys: everything but the bucket (the CLI takes that from s3://). */
+export function readS3Connection(env: Env): Omit<S3EnvConfig, 'bucket'> {
   const accessKeyId = str(env, 'AWS_ACCESS_KEY_ID');
   const secretAccessKey = str(env, 'AWS_SECRET_ACCESS_KEY');
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
@@ -76,7 +81,6 @@ export function readS3Config(env: Env): S3EnvConfig {
     throw new ConfigError(missing, `${missing} is not set, but its pair is: set both for static keys, or neither to use the function's IAM token`);
   }
   return {
-    bucket,
     endpoint: str(env, 'S3_ENDPOINT') ?? DEFAULTS.S3_ENDPOINT,
     region: str(env, 'S3_REGION') ?? DEFAULTS.S3_REGION,
     forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),

@@ -4,11 +4,11 @@
 // Throws only when an object could not be stored (so the trigger retries the batch); keys are deterministic,
 // so the retry overwrites what the failed attempt managed to write.
 import { nanoid } from 'nanoid';
-import { encodeLines, extensionFor } from './batch/encode';
 import { eventTime } from './batch/event-time';
-import { objectId, renderKey, type KeyTemplate } from './batch/key-template';
-import { planObjects, type PlannedObject, type PlannedRecord } from './batch/plan';
+import { objectId } from './batch/key-template';
+import { planObjects, type PlannedRecord } from './batch/plan';
 import { serializeEvent } from './batch/truncate';
+import { writeObject, type StoredObject } from './batch/write-object';
 import type { ForwarderConfig } from './config';
 import { StorageWriteError } from './errors';
 import { applyDecision } from './policy/apply';
@@ -25,13 +25,7 @@ export interface ForwardDeps {
   readonly now?: () => number;
 }
 
-export interface StoredObject {
-  readonly key: string;
-  readonly kind: 'events' | 'quarantine';
-  readonly events: number;
-  /** Stored (possibly compressed) bytes. */
-  readonly bytes: number;
-}
+export type { StoredObject };
 
 export interface BatchSummary {
   messages: number;
@@ -64,7 +58,13 @@ export async function forwardTrigger(payload: unknown, deps: ForwardDeps): Promi
       ['quarantine', planObjects(quarantine, max), deps.config.quarantineTemplate],
     ] as const) {
       for (const object of objects) {
-        summary.objects.push(await store(object, kind, template, messageId, fallbackTime, deps));
+        summary.objects.push(await writeObject(deps.sink, object, {
+          kind, template, fallbackTime,
+          id: objectId(messageId, object.cluster, kind, object.part),
+          compression: deps.config.compression,
+          storageClass: deps.config.storageClass,
+          signal: (key) => deadlineSignal(key, deps.remainingMs),
+        }));
       }
     }
   }
@@ -99,25 +99,6 @@ function routeMessage(message: DecodedMessage, config: ForwarderConfig, summary:
     }
   }
   return { events, quarantine };
-}
-
-async function store(
-  object: PlannedObject, kind: StoredObject['kind'], template: KeyTemplate, messageId: string, fallbackTime: number, deps: ForwardDeps,
-): Promise<StoredObject> {
-  const { config, sink } = deps;
-  const key = renderKey(template, {
-    cluster: object.cluster,
-    time: object.firstTime ?? fallbackTime,
-    id: objectId(messageId, object.cluster, kind, object.part),
-    part: object.part,
-    ext: extensionFor(config.compression),
-  });
-  const encoded = await encodeLines(object.lines, config.compression);
-  const signal = deadlineSignal(key, deps.remainingMs);
-  await sink.put({
-    key, body: encoded.body, contentType: encoded.contentType, contentEncoding: encoded.contentEncoding, storageClass: config.storageClass,
-  }, { signal });
-  return { key, kind, events: object.lines.length, bytes: encoded.body.length };
 }
 
 function deadlineSignal(key: string, remainingMs: (() => number) | undefined): AbortSignal | undefined {

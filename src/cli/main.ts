@@ -1,13 +1,15 @@
 // k8s-audit: the command line. Parses the subcommand and its flags, runs it, maps errors to exit codes.
 import { parseArgs } from 'node:util';
-import { PolicyError } from '../errors';
+import { ConfigError, PolicyError } from '../errors';
 import { checkPolicy } from './commands/check-policy';
 import { explain } from './commands/explain';
 import { filter } from './commands/filter';
+import { invoke } from './commands/invoke';
+import { stats } from './commands/stats';
 import type { Command } from './command';
 import { EXIT, InputError, UsageError, type Io } from './common';
 
-const COMMANDS: readonly Command[] = [filter, explain, checkPolicy];
+const COMMANDS: readonly Command[] = [invoke, filter, explain, stats, checkPolicy];
 
 const HELP = `k8s-audit ${__VERSION__}: Kubernetes audit events, filtered by an audit policy exactly as kube-apiserver applies it.
 
@@ -50,6 +52,10 @@ function report(err: unknown, command: Command, io: Io): number {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof PolicyError) {
     io.stderr.write(`${message}\n`);
+    return EXIT.USAGE;
+  }
+  if (err instanceof ConfigError) {
+    io.stderr.write(`k8s-audit ${command.name}: ${message}\n`);
     return EXIT.USAGE;
   }
   if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -12,7 +12,7 @@ export class DirectorySink implements Sink {
   /** Files go to `<dir>/<bucket>/<key>` (bucket omitted when empty). */
   constructor(dir: string, bucket = '') {
     this.#root = resolve(dir, bucket);
-    this.description = `dir:${join(dir, bucket)}`;
+    this.description = join(dir, bucket);
   }
 
   async put(request: PutRequest): Promise<void> {

@@ -124,14 +124,16 @@ export async function* readRecords(source: string, chunks: AsyncIterable<Buffer>
 }
 
 /**
- * A top-level array is always streamed element by element. Otherwise NDJSON when the first non-blank line is a
- * complete JSON value, else a (pretty-printed) document. null: not enough bytes yet to tell.
+ * A top-level array is always streamed element by element. An object is NDJSON when the first non-blank line is
+ * a complete JSON value, else a (pretty-printed) document. Anything else is read as lines (each one malformed).
+ * null: not enough bytes yet to tell.
  */
 function detect(buf: Buffer, atEnd: boolean): 'lines' | 'document' | null {
   let i = 0;
   while (i < buf.length && (buf[i] === 32 || buf[i] === 9 || buf[i] === 10 || buf[i] === 13)) i++;
   if (i === buf.length) return atEnd ? 'lines' : null;
   if (buf[i] === 0x5b /* [ */) return 'document';
+  if (buf[i] !== 0x7b /* { */) return 'lines'; // not JSON at all: every line is reported on its own
   const nl = buf.indexOf(10, i);
   if (nl === -1 && !atEnd) return null;
   try {

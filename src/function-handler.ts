@@ -1,0 +1,63 @@
+// Running the pipeline as a Cloud Function: one container (configuration + sink) built at the first invocation
+// and kept while the instance is warm; one JSON summary line per invocation; errors thrown so the trigger retries.
+import type { ForwarderConfig } from './config';
+import { forwardTrigger, type BatchSummary } from './forward';
+import type { Sink } from './sink/types';
+
+/** The parts of the Cloud Functions context we use (../shared/docs/yandex-cloud.md §3.3). */
+export interface FunctionContext {
+  readonly requestId?: string;
+  readonly token?: { readonly access_token?: string };
+  getRemainingTimeInMillis?(): number;
+}
+
+/** What one container (one warm instance) builds once and keeps. */
+export interface Container {
+  readonly config: ForwarderConfig;
+  readonly sink: Sink;
+}
+
+export type FunctionHandler = (event: unknown, context?: FunctionContext) => Promise<BatchSummary>;
+
+/**
+ * A handler over a container factory: the deployed function builds an S3 sink; `k8s-audit invoke` builds the
+ * same handler over a directory (or S3) sink. The factory runs once, at the first invocation; its error, if any,
+ * is the error of every invocation.
+ */
+export function makeHandler(setUp: (env: NodeJS.ProcessEnv, token: () => string | undefined) => Container): FunctionHandler & { reset(): void } {
+  let container: { ok: true; value: Container } | { ok: false; error: Error } | undefined;
+  // The IAM token of the invocation in progress (one invocation at a time per instance by default).
+  let currentToken: string | undefined;
+  const run = async (event: unknown, context: FunctionContext = {}): Promise<BatchSummary> => {
+    if (container === undefined) {
+      try {
+        container = { ok: true, value: setUp(process.env, () => currentToken) };
+      } catch (err) {
+        container = { ok: false, error: err as Error };
+      }
+    }
+    if (!container.ok) {
+      log({ level: 'ERROR', msg: 'configuration error', error: container.error.message });
+      throw container.error;
+    }
+    currentToken = context.token?.access_token;
+    const started = Date.now();
+    const remaining = context.getRemainingTimeInMillis?.bind(context);
+    try {
+      const summary = await forwardTrigger(event, { ...container.value, ...(remaining ? { remainingMs: remaining } : {}) });
+      log({ level: 'INFO', msg: 'batch stored', requestId: context.requestId, policy: container.value.config.policySource, ...summary, durationMs: Date.now() - started });
+      return summary;
+    } catch (err) {
+      log({ level: 'ERROR', msg: 'batch not stored; the trigger will retry it', requestId: context.requestId, error: (err as Error).message, durationMs: Date.now() - started });
+      throw err;
+    } finally {
+      currentToken = undefined;
+    }
+  };
+  return Object.assign(run, { reset: () => { container = undefined; } });
+}
+
+/** One JSON line per record: Cloud Logging parses it into json_payload. Never bodies, never credentials. */
+function log(record: Record<string, unknown>): void {
+  console.log(JSON.stringify(record));
+}
