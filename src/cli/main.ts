@@ -22,6 +22,9 @@ Run "k8s-audit COMMAND --help" for a command's flags and an example.
 Exit codes: 0 ok; 1 usage or invalid policy; 2 input errors (with --strict: malformed records); 3 output failures.`;
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // The pinned AWS SDK warns on Node 20 that later SDK releases will need Node 22; it is loaded only for S3
+  // output, and its multi-line warning would land in the middle of a user's terminal output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${HELP}\n`);
