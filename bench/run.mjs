@@ -1,4 +1,4 @@
-// npm run bench: builds a ~50 MB NDJSON corpus from ../shared/data samples (fresh auditIDs), then measures in
+// npm run bench: builds a ~50 MB NDJSON corpus from the shared samples (test/fixtures/data; fresh auditIDs), then measures in
 // one run: the engine's evaluate and apply rates on parsed events, and `k8s-audit filter` throughput next to a
 // floor (bench/floor.mjs: split, JSON.parse, JSON.stringify, write) as a ratio. Medians of repeated runs.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const shared = resolve(root, process.env.SHARED_DATA ?? '../shared/data');
+const shared = resolve(root, process.env.SHARED_DATA ?? 'test/fixtures/data');
 const corpusDir = join(root, 'bench/.corpus');
 const corpus = join(corpusDir, 'corpus.ndjson');
 const TARGET = Number(process.env.BENCH_MB ?? 50) * 1024 * 1024;

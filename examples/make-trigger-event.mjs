@@ -1,13 +1,13 @@
 // Builds examples/trigger-event.json: a Cloud Logging trigger payload as a Managed Kubernetes cluster's master
 // logs would produce it, from the shared samples: audit events in json_payload (stream "audit"), apiserver and
 // autoscaler text lines, a core v1 Event from the "events" stream, and one damaged audit entry.
-// Run: node examples/make-trigger-event.mjs  (reads ../shared/data/samples)
+// Run: node examples/make-trigger-event.mjs  (reads test/fixtures/data/samples, a copy of ../shared/data)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const samples = join(here, '../../shared/data/samples');
+const samples = join(here, '../test/fixtures/data/samples');
 const read = (f) => readFileSync(join(samples, f), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
 const CLUSTER = 'cat1examplecluster01';
 

@@ -87,9 +87,9 @@ describe('Function: forwardTrigger — objects and keys', () => {
   });
 
   it('stores what the policy keeps, reduced, in input order', async () => {
-    const { summary, sink } = await run(fixtures['OpenShift events'], { AUDIT_POLICY: '', AUDIT_POLICY_FILE: '../shared/data/policies/gce-audit-policy.yaml' });
+    const { summary, sink } = await run(fixtures['OpenShift events'], { AUDIT_POLICY: '', AUDIT_POLICY_FILE: 'test/fixtures/data/policies/gce-audit-policy.yaml' });
     const stored = linesOf(sink, summary.objects[0]!.key);
-    const policy = loadPolicy((await import('node:fs')).readFileSync('../shared/data/policies/gce-audit-policy.yaml', 'utf8'));
+    const policy = loadPolicy((await import('node:fs')).readFileSync('test/fixtures/data/policies/gce-audit-policy.yaml', 'utf8'));
     const expected = openshift.map((e) => policy.apply({ apiVersion: 'audit.k8s.io/v1', kind: 'Event', ...e } as never)).filter((e) => e !== null);
     expect(stored).toEqual(JSON.parse(JSON.stringify(expected)));
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEntry, legacyEntry, sampleEvents, textEntry, triggerPayload } from '../fixtures/trigger';
-import { POLICIES, ROOT, runCli } from '../support/cli';
+import { POLICIES, ROOT, runCli, SAMPLES } from '../support/cli';
 import { createTestBucket, getObjectBytes, headObject, listKeys, s3TestEnv } from '../support/s3';
 
 interface Summary { entries: number; kept: number; skipped: number; quarantined: number; dropped: { policy: number; stage: number }; objects: Array<{ key: string; kind: string; events: number; bytes: number }> }
@@ -117,7 +117,7 @@ describe('Integration: k8s-audit filter --out s3:// → radosgw', () => {
   it('uploads the filtered events under the prefix, and a re-run rewrites the same keys', async () => {
     const s3 = s3TestEnv();
     const env = { S3_ENDPOINT: s3.endpoint, S3_REGION: s3.region, S3_FORCE_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
-    const input = join(ROOT, '../shared/data/samples/clo-openshift-audit-in.ndjson');
+    const input = join(SAMPLES, 'clo-openshift-audit-in.ndjson');
     const args = ['filter', '--policy', GCE, '--out', `s3://${bucket}/backfill/2024`, '--cluster', 'c9', '--max-object-bytes', '60000', input];
     const r = runCli(args, { env });
     expect(r.status).toBe(0);

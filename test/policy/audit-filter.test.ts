@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditFilter, PolicyError } from '../../src/index';
 import { pathEvent, resourceEvent } from '../fixtures/events';
 
-const SHARED = join(__dirname, '../../../shared/data/policies');
+const SHARED = join(__dirname, '../fixtures/data/policies');
 const secretGet = resourceEvent({ resource: 'secrets', namespace: 'default', name: 's' });
 const health = pathEvent('/healthz');
 

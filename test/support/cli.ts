@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '../..');
 export const CLI = join(ROOT, 'dist/cli.js');
-export const SHARED = join(ROOT, '../shared/data');
+// A copy of ../shared/data (samples and policies with their sources), so that a clean clone tests alone.
+export const SHARED = join(ROOT, 'test/fixtures/data');
 export const SAMPLES = join(SHARED, 'samples');
 export const POLICIES = join(SHARED, 'policies');
 

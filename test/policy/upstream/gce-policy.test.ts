@@ -27,8 +27,8 @@ interface GceCase {
 
 const cases = fixture.cases as unknown as GceCase[];
 
-/** The shared copy of create-master-audit-policy's output (see /work/shared/data/SOURCES.md). */
-const policyPath = fileURLToPath(new URL('../../../../shared/data/policies/gce-audit-policy.yaml', import.meta.url));
+/** The shared copy of create-master-audit-policy's output (see test/fixtures/data/SOURCES.md). */
+const policyPath = fileURLToPath(new URL('../../fixtures/data/policies/gce-audit-policy.yaml', import.meta.url));
 
 let gce: AuditPolicy;
 
