@@ -49,7 +49,7 @@ Options:
   -h, --help       show this help
 
 Required settings: FOLDER_ID, CLUSTER_ID, BUCKET_NAME (environment or config file).
-All settings: deploy/config.env.example. Details: deploy/README.md.
+All settings: deploy/config.env.example. Details: README.md, section Deploy.
 EOF
 }
 

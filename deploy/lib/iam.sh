@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Service accounts and role bindings. Roles are bound on the one resource that
 # needs them, never folder-wide, except where yc/IAM offers no narrower scope
-# (see deploy/README.md, "Roles and why").
+# (see README.md, Deploy, "Roles, and why each one").
 
 # ensure_service_account VAR NAME DESCRIPTION: look up by name, create if absent.
 ensure_service_account() {
@@ -129,7 +129,7 @@ storage_api_failed() {
   log "ERROR: Object Storage API call failed: $1"
   if [[ -n ${STORAGE_API_OUT:-} ]]; then log "    $STORAGE_API_OUT"; fi
   yc_error_text
-  log "    (needs storage.admin on the bucket or folder; or set BUCKET_ROLE_SCOPE=folder, see deploy/README.md)"
+  log "    (needs storage.admin on the bucket or folder; or set BUCKET_ROLE_SCOPE=folder, see README.md, Deploy)"
   exit 1
 }
 
