@@ -35,14 +35,22 @@ destroy_all() {
   if ((PURGE)); then destroy_bucket; fi
 }
 
-destroy_trigger() {
-  step "trigger $TRIGGER_NAME"
-  if [[ -z $TRIGGER_ID ]]; then
-    record absent trigger "$TRIGGER_NAME"
+# Delete one resource by id, or record that it is already gone.
+# Usage: delete_by_id KIND NAME ID STEP-TEXT yc-delete-args...
+delete_by_id() {
+  local kind=$1 name=$2 id=$3 what=$4
+  shift 4
+  step "$what"
+  if [[ -z $id ]]; then
+    record absent "$kind" "$name"
     return 0
   fi
-  yc_do serverless trigger delete --id "$TRIGGER_ID"
-  record deleted trigger "$TRIGGER_NAME" "$TRIGGER_ID"
+  yc_do "$@" --id "$id"
+  record deleted "$kind" "$name" "$id"
+}
+
+destroy_trigger() {
+  delete_by_id trigger "$TRIGGER_NAME" "$TRIGGER_ID" "trigger $TRIGGER_NAME" serverless trigger delete
 }
 
 revoke_trigger_roles() {
@@ -60,13 +68,7 @@ revoke_trigger_roles() {
 }
 
 destroy_function() {
-  step "function $FUNCTION_NAME (with all its versions)"
-  if [[ -z $FUNCTION_ID ]]; then
-    record absent function "$FUNCTION_NAME"
-    return 0
-  fi
-  yc_do serverless function delete --id "$FUNCTION_ID"
-  record deleted function "$FUNCTION_NAME" "$FUNCTION_ID"
+  delete_by_id function "$FUNCTION_NAME" "$FUNCTION_ID" "function $FUNCTION_NAME (with all its versions)" serverless function delete
 }
 
 revoke_function_roles() {

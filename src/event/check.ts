@@ -2,6 +2,7 @@
 // fields, missing optional fields); records that would make a decision meaningless must not (no stage, no verb,
 // wrong types). The reason names the field, for `FILE:LINE: reason` reports and quarantine records.
 import { isLevel, isStage, LEVELS, STAGES, type AuditEvent } from './types';
+import { isObject } from '../json';
 
 export type EventCheck = { readonly ok: true; readonly event: AuditEvent } | { readonly ok: false; readonly reason: string };
 
@@ -67,9 +68,6 @@ function optionalString(e: Record<string, unknown>, field: string): string | nul
   return v === undefined || typeof v === 'string' ? null : `${field}: expected a string, got ${describe(v)}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

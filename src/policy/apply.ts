@@ -3,6 +3,7 @@
 // so callers can write the original bytes of an unchanged event.
 import { levelRank, type AuditEvent } from '../event/types';
 import type { Decision } from './types';
+import { isObject } from '../json';
 
 const REQUEST = levelRank('Request');
 const REQUEST_RESPONSE = levelRank('RequestResponse');
@@ -98,6 +99,3 @@ function mapChanged<T>(items: readonly T[], f: (item: T) => T): readonly T[] {
   return out ?? items;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

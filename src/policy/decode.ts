@@ -4,6 +4,7 @@
 import yaml from 'js-yaml';
 import { PolicyError } from '../errors';
 import type { GroupResources, PolicyRule } from './types';
+import { isObject } from '../json';
 
 /** A decoded document, before validation: levels and stages are still unchecked strings. */
 export interface DecodedPolicy {
@@ -173,9 +174,6 @@ function unknownFields(obj: Record<string, unknown>, known: readonly string[], p
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

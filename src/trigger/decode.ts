@@ -3,7 +3,8 @@
 // claims to be audit but cannot be decided on). Nothing is dropped here; the policy drops later, and counts.
 import { checkAuditEvent } from '../event/check';
 import type { AuditEvent } from '../event/types';
-import { isObject, parseTime, type LogEntry } from './payload';
+import { isObject } from '../json';
+import { parseTime, type LogEntry } from './payload';
 
 /** Where an entry sat in the batch, and what its log entry says about its origin. */
 export interface EntrySource {

@@ -3,6 +3,7 @@
 //   Logging trigger (LoggingMessageBatch):  {resource{type,id}, timestamp "2021-09-02 18:29:17.118082213 +0000 UTC",
 //                                            level, message, json_payload, stream_name?}
 //   legacy Cloud Logs (CloudLogsMessageBatch): {log_group_id, log_stream_name, message, timestamp RFC 3339}
+import { isObject } from '../json';
 
 export interface TriggerPayload {
   messages: TriggerMessage[];
@@ -53,8 +54,4 @@ export function parseTime(value: unknown): number | null {
   const iso = go === null ? value : `${go[1]}T${go[2]}${(go[3] ?? '').slice(0, 4)}${go[4]}:${go[5]}`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
