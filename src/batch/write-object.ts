@@ -2,7 +2,7 @@
 // directory and S3 outputs write objects.
 import { createHash } from 'node:crypto';
 import type { Sink } from '../sink/types';
-import { encodeLines, extensionFor, type Compression } from './encode';
+import { encodeLines, extensionFor, type Compression, type EncodedBody } from './encode';
 import { renderKey, type KeyTemplate } from './key-template';
 import type { PlannedObject } from './plan';
 
@@ -27,23 +27,44 @@ export interface WriteOptions {
   readonly signal?: (key: string) => AbortSignal | undefined;
 }
 
-export async function writeObject(sink: Sink, object: PlannedObject, o: WriteOptions): Promise<StoredObject> {
-  const key = renderKey(o.template, {
-    cluster: object.cluster,
-    time: object.firstTime ?? o.fallbackTime,
-    id: o.id,
-    part: object.part,
-    ext: extensionFor(o.compression),
-  });
-  const encoded = await encodeLines(object.lines, o.compression);
-  const signal = o.signal?.(key);
-  await sink.put({ key, body: encoded.body, contentType: encoded.contentType, contentEncoding: encoded.contentEncoding, storageClass: o.storageClass }, signal ? { signal } : {});
-  return { key, kind: o.kind, events: object.lines.length, bytes: encoded.body.length };
+/** What names an object besides the template: its cluster, part, earliest event time and size in events. */
+export interface ObjectHeader {
+  readonly cluster: string;
+  readonly part: number;
+  readonly firstTime: number | null;
+  readonly events: number;
 }
 
-/** A content-derived id (16 hex of SHA-256 of the lines): writing the same object again rewrites the same key. */
-export function contentId(object: PlannedObject): string {
-  const h = createHash('sha256');
-  for (const line of object.lines) h.update(line).update('\n');
-  return h.digest('hex').slice(0, 16);
+export async function writeObject(sink: Sink, object: PlannedObject, o: WriteOptions): Promise<StoredObject> {
+  return storeEncoded(sink, { ...object, events: object.lines.length }, await encodeLines(object.lines, o.compression), o);
+}
+
+/** Name an already encoded body and put it. */
+export async function storeEncoded(sink: Sink, header: ObjectHeader, encoded: EncodedBody, o: WriteOptions): Promise<StoredObject> {
+  const key = renderKey(o.template, {
+    cluster: header.cluster,
+    time: header.firstTime ?? o.fallbackTime,
+    id: o.id,
+    part: header.part,
+    ext: extensionFor(o.compression),
+  });
+  const signal = o.signal?.(key);
+  await sink.put({ key, body: encoded.body, contentType: encoded.contentType, contentEncoding: encoded.contentEncoding, storageClass: o.storageClass }, signal ? { signal } : {});
+  return { key, kind: o.kind, events: header.events, bytes: encoded.body.length };
+}
+
+/**
+ * A content-derived id, 16 hex of SHA-256 of the NDJSON: writing the same object again rewrites the same key.
+ * Fed line by line, so that streamed objects get it without keeping their lines.
+ */
+export class ContentId {
+  readonly #hash = createHash('sha256');
+
+  add(line: string): void {
+    this.#hash.update(line).update('\n');
+  }
+
+  digest(): string {
+    return this.#hash.digest('hex').slice(0, 16);
+  }
 }

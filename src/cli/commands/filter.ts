@@ -1,14 +1,13 @@
 // k8s-audit filter --policy FILE [INPUT...] [--out DEST]: what the apiserver would have logged with this policy.
 import { eventTime } from '../../batch/event-time';
-import { ObjectRoller, type PlannedObject } from '../../batch/plan';
 import { serializeEvent } from '../../batch/truncate';
-import { contentId, writeObject } from '../../batch/write-object';
 import { DEFAULTS, readForwarderConfig } from '../../config';
 import type { AuditPolicy } from '../../policy/audit-policy';
 import type { Sink } from '../../sink/types';
 import type { Command } from '../command';
 import { eachEvent, requirePolicy, UsageError, type InputCounts, type Io } from '../common';
 import { openSink, parseDestination } from '../destination';
+import { ObjectOutput } from '../object-output';
 import { BufferedWriter } from '../output';
 import { Progress } from '../progress';
 import { exitFor, summaryLine } from '../summary';
@@ -89,30 +88,25 @@ async function toObjects(
 ): Promise<Result> {
   // The function's own settings (KEY_TEMPLATE, COMPRESSION, STORAGE_CLASS, MAX_EVENT_BYTES) from the environment.
   const config = readForwarderConfig({ ...io.env, AUDIT_POLICY: undefined, AUDIT_POLICY_FILE: undefined });
-  const roller = new ObjectRoller(o.maxObjectBytes);
-  const started = Date.now();
   let kept = 0;
   let dropped = 0;
   let truncated = 0;
   let objects = 0;
-  const write = async (object: PlannedObject): Promise<void> => {
-    const stored = await writeObject(sink, object, {
-      kind: 'events', template: config.keyTemplate, id: contentId(object), fallbackTime: started,
-      compression: config.compression, storageClass: config.storageClass,
-    });
+  const output = new ObjectOutput(sink, o.maxObjectBytes, {
+    kind: 'events', template: config.keyTemplate, fallbackTime: Date.now(), compression: config.compression, storageClass: config.storageClass,
+  }, (stored) => {
     objects++;
     io.stderr.write(`wrote ${o.where.replace(/\/+$/, '')}/${stored.key} (${stored.events} events, ${stored.bytes} bytes)\n`);
-  };
+  });
   const counts = await eachEvent(inputs, io, async ({ event, clusterId }) => {
     const reduced = policy.apply(event);
     if (reduced === null) { dropped++; return; }
     kept++;
     const s = serializeEvent(reduced, config.maxEventBytes);
     if (s.truncated) truncated++;
-    const done = roller.add({ cluster: clusterId ?? o.cluster, line: s.line, bytes: s.bytes, time: eventTime(reduced) });
-    if (done !== null) await write(done);
+    await output.add({ cluster: clusterId ?? o.cluster, line: s.line, bytes: s.bytes, time: eventTime(reduced) });
   }, (c) => progress.update(c));
-  for (const object of roller.flush()) await write(object);
+  await output.finish();
   return { counts, extra: { kept, dropped, truncated, objects } };
 }
 
