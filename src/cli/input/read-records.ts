@@ -163,22 +163,27 @@ function parsedRecords(source: string, line: number, where: string | null, text:
 }
 
 function valueRecords(source: string, line: number, where: string | null, value: unknown, bytes: number, raw: Buffer | null): InputRecord[] {
-  const at = (w: string | null): RecordLocation => ({ source, line, where: w === null ? where : where === null ? w : `${where}${w}` });
+  const at = (name: string | null): RecordLocation => ({ source, line, where: name === null ? where : child(where, name) });
   if (Array.isArray(value)) {
-    return value.flatMap((v, i) => valueRecords(source, line, at(`[${i}]`).where, v, jsonBytes(v), null));
+    return value.flatMap((v, i) => valueRecords(source, line, child(where, `[${i}]`), v, jsonBytes(v), null));
   }
   if (isTriggerPayload(value)) {
     return decodeTrigger(value).flatMap((m) => m.entries.map((e): InputRecord => {
-      const loc = at(where === null ? e.source.path : `.${e.source.path}`);
-      if (e.kind === 'audit') return { kind: 'event', at: loc, event: e.event, raw: null, bytes: jsonBytes(e.event), clusterId: e.source.clusterId };
-      if (e.kind === 'skipped') return { kind: 'skipped', at: loc, reason: e.reason };
-      return { kind: 'malformed', at: loc, reason: e.reason };
+      if (e.kind === 'audit') return { kind: 'event', at: at(e.source.path), event: e.event, raw: null, bytes: jsonBytes(e.event), clusterId: e.source.clusterId };
+      if (e.kind === 'skipped') return { kind: 'skipped', at: at(e.source.path), reason: e.reason };
+      return { kind: 'malformed', at: at(e.source.path), reason: e.reason };
     }));
   }
   if (isEventList(value)) {
-    return value.items.map((item, i) => eventRecord(at(where === null ? `items[${i}]` : `.items[${i}]`), item, jsonBytes(item), null));
+    return value.items.map((item, i) => eventRecord(at(`items[${i}]`), item, jsonBytes(item), null));
   }
   return [eventRecord(at(null), value, bytes, raw)];
+}
+
+/** A position inside a position: `items[3]` inside `[2]` is `[2].items[3]`. */
+function child(where: string | null, name: string): string {
+  if (where === null) return name;
+  return name.startsWith('[') ? `${where}${name}` : `${where}.${name}`;
 }
 
 function eventRecord(at: RecordLocation, value: unknown, bytes: number, raw: Buffer | null): InputRecord {
