@@ -1,10 +1,11 @@
 // invoke, filter --out DIR, stats and check-policy warnings: the built CLI, spawned.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { POLICIES, ROOT, runCli, SAMPLES } from '../support/cli';
+import { CLI, POLICIES, ROOT, runCli, SAMPLES } from '../support/cli';
 
 const GCE = join(POLICIES, 'gce-audit-policy.yaml');
 const EXAMPLE = join(ROOT, 'examples/trigger-event.json');
@@ -141,6 +142,14 @@ describe('Command: check-policy warnings', () => {
 });
 
 describe('Progress', () => {
+  it('shows bytes, records and records/s on stderr when it is a terminal, then clears the line', () => {
+    // util-linux `script` gives the CLI a pseudo-terminal; stdout goes to /dev/null inside it.
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI} filter --policy ${GCE} ${join(SAMPLES, 'clo-openshift-audit-in.ndjson')} > /dev/null`, '/dev/null']);
+    const tty = r.stdout.toString('utf8');
+    expect(tty).toMatch(/\r\x1b\[2K\d+\.\d MiB, \d+ records, \d+ records\/s/);
+    expect(tty).toMatch(/\r\x1b\[2Kk8s-audit filter: read 100, kept 95, dropped 5, malformed 0/);
+  });
+
   it('prints nothing but the summary when stderr is not a terminal', () => {
     const r = runCli(['filter', '--policy', GCE, join(SAMPLES, 'clo-openshift-audit-in.ndjson')]);
     expect(r.stderr).toBe('k8s-audit filter: read 100, kept 95, dropped 5, malformed 0\n');
