@@ -11,6 +11,7 @@ import { serializeEvent } from './batch/truncate';
 import { writeObject, type StoredObject } from './batch/write-object';
 import type { ForwarderConfig } from './config';
 import { StorageWriteError } from './errors';
+import { stringifyJson } from './json';
 import { applyDecision } from './policy/apply';
 import type { Sink } from './sink/types';
 import { decodeTrigger, type DecodedMessage } from './trigger/decode';
@@ -81,7 +82,7 @@ function routeMessage(message: DecodedMessage, config: ForwarderConfig, summary:
       summary.skipped++;
     } else if (entry.kind === 'quarantined') {
       summary.quarantined++;
-      const line = JSON.stringify({ reason: entry.reason, path: entry.source.path, messageId: message.eventId, entry: entry.raw ?? null });
+      const line = stringifyJson({ reason: entry.reason, path: entry.source.path, messageId: message.eventId, entry: entry.raw ?? null });
       quarantine.push({ cluster, line, bytes: Buffer.byteLength(line, 'utf8'), time: entry.source.time ?? message.createdAt });
     } else {
       summary.audit++;

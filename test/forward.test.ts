@@ -167,3 +167,14 @@ describe('Function: forwardTrigger — retries', () => {
     expect(sink.puts).toBe(0);
   });
 });
+
+describe('Function: forwardTrigger — hostile nesting', () => {
+  it('stores an event whose patch body is nested 20,000 levels deep, bodies and all', async () => {
+    const deep = JSON.parse(`${'{"a":['.repeat(20_000)}1${']}'.repeat(20_000)}`) as unknown;
+    const event = { ...openshift[0]!, verb: 'patch', requestObject: deep };
+    const { summary, sink } = await run(triggerPayload([auditEntry(event), auditEntry(openshift[1]!)]));
+    expect(summary).toMatchObject({ kept: 2, quarantined: 0, truncated: 0 });
+    const text = gunzipSync(sink.objects.get(summary.objects[0]!.key)!.body).toString('utf8');
+    expect(text).toContain('{"a":['.repeat(20_000));
+  });
+});

@@ -3,6 +3,7 @@
 // keeps its level, and gains the annotation audit.k8s.io/truncated: "true". Upstream then drops an event that
 // is still too large; we keep it (nothing is lost), and it is counted as truncated all the same.
 import { levelRank, type AuditEvent } from '../event/types';
+import { stringifyJson } from '../json';
 
 export const TRUNCATED_ANNOTATION = 'audit.k8s.io/truncated';
 
@@ -12,15 +13,22 @@ export interface Serialized {
   readonly truncated: boolean;
 }
 
-/** The event's NDJSON line (without newline), truncated when it is over maxBytes. */
+/** The event's NDJSON line (without newline), truncated when it is over maxBytes. Any depth of nesting is written. */
 export function serializeEvent(event: AuditEvent, maxBytes: number): Serialized {
-  const line = JSON.stringify(event);
+  const line = stringifyJson(event);
   const bytes = Buffer.byteLength(line, 'utf8');
-  if (bytes <= maxBytes || levelRank(event.level) < levelRank('Request')
-    || (event.requestObject === undefined && event.responseObject === undefined)) {
+  if (bytes <= maxBytes || levelRank(event.level) < levelRank('Request') || !hasBodies(event)) {
     return { line, bytes, truncated: false };
   }
+  return truncate(event);
+}
+
+function hasBodies(event: AuditEvent): boolean {
+  return event.requestObject !== undefined || event.responseObject !== undefined;
+}
+
+function truncate(event: AuditEvent): Serialized {
   const { requestObject: _req, responseObject: _res, ...rest } = event;
-  const cut = JSON.stringify({ ...rest, annotations: { ...(event.annotations ?? {}), [TRUNCATED_ANNOTATION]: 'true' } });
+  const cut = stringifyJson({ ...rest, annotations: { ...(event.annotations ?? {}), [TRUNCATED_ANNOTATION]: 'true' } });
   return { line: cut, bytes: Buffer.byteLength(cut, 'utf8'), truncated: true };
 }

@@ -2,6 +2,7 @@
 import { eventTime } from '../../batch/event-time';
 import { serializeEvent } from '../../batch/truncate';
 import { DEFAULTS, readForwarderConfig } from '../../config';
+import { stringifyJson } from '../../json';
 import type { AuditPolicy } from '../../policy/audit-policy';
 import type { Sink } from '../../sink/types';
 import type { Command } from '../command';
@@ -76,7 +77,7 @@ async function toStdout(policy: AuditPolicy, inputs: string[], io: Io, progress:
     const reduced = policy.apply(event);
     if (reduced === null) { dropped++; return; }
     kept++;
-    return out.line(reduced === event && raw !== null ? raw : JSON.stringify(reduced));
+    return out.line(reduced === event && raw !== null ? raw : stringifyJson(reduced));
   }, (c) => progress.update(c));
   await out.flush();
   return { counts, extra: { kept, dropped } };

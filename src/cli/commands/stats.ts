@@ -1,5 +1,6 @@
 // k8s-audit stats --policy FILE [INPUT...]: what each rule costs in storage, and who produces the bytes.
 import { requestAttributes } from '../../event/attributes';
+import { stringifyJson } from '../../json';
 import type { PolicyRule } from '../../policy/types';
 import type { Command } from '../command';
 import { eachEvent, requirePolicy, UsageError, type Io } from '../common';
@@ -50,7 +51,7 @@ Exit codes: 0 ok; 1 usage or invalid policy; 2 unreadable input, or malformed re
       const reduced = policy.apply(event);
       if (reduced === null) { row.dropped++; return; }
       row.kept++;
-      const out = (reduced === event && raw !== null ? raw.length : Buffer.byteLength(JSON.stringify(reduced), 'utf8')) + 1;
+      const out = (reduced === event && raw !== null ? raw.length : Buffer.byteLength(stringifyJson(reduced), 'utf8')) + 1;
       row.outputBytes += out;
       const a = requestAttributes(event);
       count(users, a.user === null ? '(no user)' : a.user.name, out);

@@ -7,6 +7,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { checkAuditEvent } from '../../event/check';
+import { stringifyJson } from '../../json';
 import type { AuditEvent } from '../../event/types';
 import { decodeTrigger } from '../../trigger/decode';
 import { isTriggerPayload } from '../../trigger/payload';
@@ -199,5 +200,5 @@ function isEventList(value: unknown): value is { items: unknown[] } {
 }
 
 function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  return Buffer.byteLength(stringifyJson(value) ?? '', 'utf8');
 }
