@@ -21,6 +21,11 @@ export class UsageError extends AuditForwarderError {
   }
 }
 
+/** An error of the output side, raised while records were being read: it keeps its own exit code (3). */
+class FromCallback {
+  constructor(readonly error: unknown) {}
+}
+
 /** An input that cannot be read at all (missing file, directory error): exit 2. */
 export class InputError extends AuditForwarderError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -73,13 +78,18 @@ export async function eachEvent(
           } else if (record.kind === 'skipped') {
             counts.skipped++;
           } else {
-            const pending = onEvent(record);
-            if (pending !== undefined) await pending;
+            try {
+              const pending = onEvent(record);
+              if (pending !== undefined) await pending;
+            } catch (err) {
+              throw new FromCallback(err);
+            }
           }
         }
         onChunk?.(counts);
       }
     } catch (err) {
+      if (err instanceof FromCallback) throw err.error;
       if (err instanceof AuditForwarderError) throw err;
       throw new InputError(`cannot read ${name}: ${(err as Error).message}`, { cause: err });
     }

@@ -53,6 +53,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function report(err: unknown, command: Command, io: Io): number {
   const message = err instanceof Error ? err.message : String(err);
+  // The reader went away (`k8s-audit filter ... | head`): what it wanted was written; stop quietly, as
+  // cat and grep do.
+  if ((err as { code?: string }).code === 'EPIPE') return EXIT.OK;
   if (err instanceof PolicyError) {
     io.stderr.write(`${message}\n`);
     return EXIT.USAGE;

@@ -23,10 +23,12 @@ export class BufferedWriter {
     return this.#size >= BLOCK ? this.flush() : undefined;
   }
 
-  /** Write a line (a newline is appended). */
+  /** Write a line (a newline is appended); resolves like write. */
   line(piece: Buffer | string): Promise<void> | undefined {
-    this.write(piece);
-    return this.write(NEWLINE);
+    const first = this.write(piece);
+    const second = this.write(NEWLINE);
+    if (first === undefined) return second;
+    return second === undefined ? first : first.then(() => second);
   }
 
   async flush(): Promise<void> {

@@ -39,7 +39,7 @@ function problem(value: unknown): string | null {
 function userProblem(user: unknown): string | null {
   if (user === undefined || user === null) return null;
   if (!isObject(user)) return `user: expected an object, got ${describe(user)}`;
-  if (user.username !== undefined && typeof user.username !== 'string') return `user.username: expected a string, got ${describe(user.username)}`;
+  if (user.username !== undefined && user.username !== null && typeof user.username !== 'string') return `user.username: expected a string, got ${describe(user.username)}`;
   if (user.groups !== undefined && user.groups !== null
     && !(Array.isArray(user.groups) && user.groups.every((g) => typeof g === 'string'))) {
     return `user.groups: expected a list of strings, got ${describe(user.groups)}`;
@@ -53,7 +53,7 @@ function objectRefProblem(ref: unknown): string | null {
   if (ref === undefined || ref === null) return null;
   if (!isObject(ref)) return `objectRef: expected an object, got ${describe(ref)}`;
   for (const f of OBJECT_REF_FIELDS) {
-    if (ref[f] !== undefined && typeof ref[f] !== 'string') return `objectRef.${f}: expected a string, got ${describe(ref[f])}`;
+    if (ref[f] !== undefined && ref[f] !== null && typeof ref[f] !== 'string') return `objectRef.${f}: expected a string, got ${describe(ref[f])}`;
   }
   return null;
 }
@@ -65,7 +65,7 @@ function annotationsProblem(annotations: unknown): string | null {
 
 function optionalString(e: Record<string, unknown>, field: string): string | null {
   const v = e[field];
-  return v === undefined || typeof v === 'string' ? null : `${field}: expected a string, got ${describe(v)}`;
+  return v === undefined || v === null || typeof v === 'string' ? null : `${field}: expected a string, got ${describe(v)}`;
 }
 
 

@@ -1,4 +1,5 @@
 // The CLI contract, tested from outside: the built dist/cli.js, spawned.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,23 @@ describe('Command: filter', () => {
       '',
     ].join('\n'));
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('reads what a gzip file cut short holds, reports the cut, and goes on to the next input', () => {
+    const whole = gzipSync(readFileSync(OPENSHIFT));
+    const cut = write('cut.ndjson.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = runCli(['filter', '--policy', join(ROOT, 'test/fixtures/policies/omit-managed-fields.yaml'), cut, FALCO]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^${cut}:\\d+: incomplete last line: gzip data ends early: unexpected end of file\n`));
+    const kept = r.stdout.trimEnd().split('\n');
+    expect(kept.length).toBeGreaterThan(51);
+    expect(kept.slice(-51).join('\n')).toBe(readFileSync(FALCO, 'utf8').trimEnd());
+  });
+
+  it('stops quietly with exit 0 when the reader goes away (| head)', () => {
+    const r = spawnSync('bash', ['-c', `${process.execPath} ${join(ROOT, 'dist/cli.js')} filter --policy ${join(ROOT, 'test/fixtures/policies/omit-managed-fields.yaml')} ${OPENSHIFT} ${OPENSHIFT} ${OPENSHIFT} | head -c 100 > /dev/null; echo "\${PIPESTATUS[0]}"`]);
+    expect(r.stdout.toString().trim()).toBe('0');
+    expect(r.stderr.toString()).toBe('');
   });
 
   it('--strict turns malformed records into exit 2, after writing what was good', () => {

@@ -11,7 +11,7 @@ import { stringifyJson } from '../../json';
 import type { AuditEvent } from '../../event/types';
 import { decodeTrigger } from '../../trigger/decode';
 import { isTriggerPayload } from '../../trigger/payload';
-import { JsonSplitter } from './json-stream';
+import { JsonSplitter, type JsonPiece } from './json-stream';
 
 export interface RecordLocation {
   readonly source: string;
@@ -52,13 +52,13 @@ function listFiles(dir: string): string[] {
 
 /** Byte chunks of one input, gunzipped when it starts with the gzip magic bytes. */
 export async function* inputChunks(input: string, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<Buffer> {
-  const stream = input === '-' ? stdin : createReadStream(input, { highWaterMark: 1 << 20 });
+  const stream = input === '-' ? stdin : createReadStream(input, { highWaterMark: CHUNK });
   const it = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
   const head = toBuffer(first.value);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    const gunzip = createGunzip({ chunkSize: CHUNK });
     const feed = (async () => {
       try {
         for (let r: IteratorResult<Buffer | string> = first; !r.done; r = await it.next()) {
@@ -81,24 +81,66 @@ function toBuffer(chunk: Buffer | string): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
+/** A first line longer than this is not waited for: the input is read as a (streamed) document. */
+const DETECT_LIMIT = 16 << 20;
+const CHUNK = 1 << 20;
+
 /** The records of one input, in batches (one per chunk read), in input order. */
 export async function* readRecords(source: string, chunks: AsyncIterable<Buffer>): AsyncGenerator<InputRecord[]> {
   let mode: 'detect' | 'lines' | 'document' = 'detect';
-  let carry: Buffer = Buffer.alloc(0);
+  // Bytes read but not consumed: the head while detecting; the partial last line in lines mode. A list, so
+  // that a long line costs one copy when its newline comes, not one per chunk.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let line = 0;
   let splitter: JsonSplitter | null = null;
-  const documentRecords = (pieces: ReturnType<JsonSplitter['push']>): InputRecord[] =>
-    pieces.flatMap((p) => parsedRecords(source, p.line, p.index === null ? null : `[${p.index}]`, p.text, null));
+  let endedEarly: string | null = null;
+  const documentRecords = (pieces: JsonPiece[]): InputRecord[] => pieces.flatMap((p) => {
+    if (p.container === 'items') return [parsedEvent(source, p.line, `items[${p.index}]`, p.text)];
+    return parsedRecords(source, p.line, p.container === 'array' ? `[${p.index}]` : null, p.text, null);
+  });
+  const take = (): Buffer => {
+    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    return all;
+  };
 
-  for await (const chunk of chunks) {
-    if (mode === 'document') { yield documentRecords(splitter!.push(chunk)); continue; }
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    if (mode === 'detect') {
-      const decided = detect(buf, false);
-      if (decided === null) { carry = buf; continue; }
-      mode = decided;
-      if (mode === 'document') { splitter = new JsonSplitter(); carry = Buffer.alloc(0); yield documentRecords(splitter.push(buf)); continue; }
+  const it = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let chunk: Buffer;
+    try {
+      const r = await it.next();
+      if (r.done) break;
+      chunk = r.value;
+    } catch (err) {
+      // A gzip file cut short (rotated while written): keep everything before the cut, and say where it was.
+      if (!isZlibError(err)) throw err;
+      endedEarly = `gzip data ends early: ${(err as Error).message}`;
+      break;
     }
+    if (mode === 'document') { yield documentRecords(splitter!.push(chunk)); continue; }
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (mode === 'detect') {
+      if (chunk.indexOf(10) === -1 && pendingBytes < DETECT_LIMIT) continue;
+      const head = take();
+      const decided = detect(head, false);
+      if (decided === null) { pending.push(head); pendingBytes = head.length; continue; }
+      mode = decided;
+      const body = withoutBom(head);
+      if (mode === 'document') {
+        splitter = new JsonSplitter();
+        // The head can be DETECT_LIMIT long: hand it over a chunk at a time, so that batches stay small.
+        for (let at = 0; at < body.length; at += CHUNK) yield documentRecords(splitter.push(body.subarray(at, at + CHUNK)));
+        continue;
+      }
+      pending.push(body);
+      pendingBytes = body.length;
+    } else if (chunk.indexOf(10) === -1) {
+      continue;
+    }
+    const buf = take();
     const batch: InputRecord[] = [];
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
@@ -106,43 +148,79 @@ export async function* readRecords(source: string, chunks: AsyncIterable<Buffer>
       lineRecords(source, line, buf, start, nl, batch);
       start = nl + 1;
     }
-    carry = start < buf.length ? buf.subarray(start) : Buffer.alloc(0);
+    if (start < buf.length) { pending.push(buf.subarray(start)); pendingBytes = buf.length - start; }
     if (batch.length > 0) yield batch;
   }
-  if (mode === 'detect' && carry.length > 0) mode = detect(carry, true)!;
-  if (mode === 'document') {
-    splitter ??= new JsonSplitter();
-    const batch = documentRecords(splitter.push(carry)); // carry is empty once a splitter exists
-    const { pieces, rest } = splitter.end();
-    batch.push(...documentRecords(pieces));
-    if (rest !== null) batch.push({ kind: 'malformed', at: { source, line: rest.line, where: null }, reason: 'incomplete JSON value at end of input' });
-    yield batch;
-  } else if (carry.length > 0) {
-    const batch: InputRecord[] = [];
-    lineRecords(source, line + 1, carry, 0, carry.length, batch);
-    yield batch;
+  const batch: InputRecord[] = [];
+  if (mode === 'detect' && pendingBytes > 0) {
+    const head = take();
+    mode = detect(head, true)!;
+    if (mode === 'document') splitter = new JsonSplitter();
+    const body = withoutBom(head);
+    pending.push(body);
+    pendingBytes = body.length;
   }
+  if (mode === 'document') {
+    batch.push(...documentRecords(splitter!.push(take())));
+    const { pieces, rest } = splitter!.end();
+    batch.push(...documentRecords(pieces));
+    if (rest !== null) batch.push({ kind: 'malformed', at: { source, line: rest.line, where: null }, reason: endedEarly ?? 'incomplete JSON value at end of input' });
+    else if (endedEarly !== null) batch.push({ kind: 'malformed', at: { source, line: line + 1, where: null }, reason: endedEarly });
+  } else {
+    const tail = pendingBytes > 0 ? take() : null;
+    if (endedEarly !== null) {
+      batch.push({ kind: 'malformed', at: { source, line: line + 1, where: null }, reason: tail === null ? endedEarly : `incomplete last line: ${endedEarly}` });
+    } else if (tail !== null) {
+      lineRecords(source, line + 1, tail, 0, tail.length, batch);
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function withoutBom(buf: Buffer): Buffer {
+  return buf.subarray(0, 3).equals(BOM) ? buf.subarray(3) : buf;
 }
 
 /**
- * A top-level array is always streamed element by element. An object is NDJSON when the first non-blank line is
- * a complete JSON value, else a (pretty-printed) document. Anything else is read as lines (each one malformed).
+ * How to read an input, from its first bytes:
+ *   - a top-level array is streamed element by element;
+ *   - an object whose first line is a bare "{" (pretty-printed), or whose first line does not parse while the
+ *     next line does not start a new object, is a document (streamed: top-level values, EventList items);
+ *   - otherwise lines (NDJSON): a damaged first line is then one malformed record, not the end of the file;
+ *   - anything else (not JSON) is read as lines, each one reported.
  * null: not enough bytes yet to tell.
  */
 function detect(buf: Buffer, atEnd: boolean): 'lines' | 'document' | null {
-  let i = 0;
-  while (i < buf.length && (buf[i] === 32 || buf[i] === 9 || buf[i] === 10 || buf[i] === 13)) i++;
-  if (i === buf.length) return atEnd ? 'lines' : null;
-  if (buf[i] === 0x5b /* [ */) return 'document';
-  if (buf[i] !== 0x7b /* { */) return 'lines'; // not JSON at all: every line is reported on its own
-  const nl = buf.indexOf(10, i);
-  if (nl === -1 && !atEnd) return null;
+  const b = withoutBom(buf);
+  let i = skipSpace(b, 0);
+  if (i === b.length) return atEnd ? 'lines' : null;
+  if (b[i] === 0x5b /* [ */) return 'document';
+  if (b[i] !== 0x7b /* { */) return 'lines';
+  const nl = b.indexOf(10, i);
+  if (nl === -1) return atEnd ? 'lines' : b.length >= DETECT_LIMIT ? 'document' : null;
+  const first = b.toString('utf8', i, nl).trim();
+  if (first === '{') return 'document';
   try {
-    JSON.parse(buf.toString('utf8', i, nl === -1 ? buf.length : nl));
+    JSON.parse(first);
     return 'lines';
   } catch {
-    return 'document';
+    i = skipSpace(b, nl + 1);
+    if (i === b.length) return atEnd ? 'lines' : b.length >= DETECT_LIMIT ? 'document' : null;
+    return b[i] === 0x7b ? 'lines' : 'document';
   }
+}
+
+function skipSpace(b: Buffer, from: number): number {
+  let i = from;
+  while (i < b.length && (b[i] === 32 || b[i] === 9 || b[i] === 10 || b[i] === 13)) i++;
+  return i;
 }
 
 function lineRecords(source: string, line: number, buf: Buffer, start: number, end: number, out: InputRecord[]): void {
@@ -151,6 +229,16 @@ function lineRecords(source: string, line: number, buf: Buffer, start: number, e
   const text = buf.toString('utf8', start, end);
   if (text.trim() === '') return;
   for (const r of parsedRecords(source, line, null, text, buf.subarray(start, end))) out.push(r);
+}
+
+function parsedEvent(source: string, line: number, where: string, text: string): InputRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'malformed', at: { source, line, where }, reason: `invalid JSON: ${(err as Error).message}` };
+  }
+  return eventRecord({ source, line, where }, value, Buffer.byteLength(text, 'utf8'), null);
 }
 
 function parsedRecords(source: string, line: number, where: string | null, text: string, raw: Buffer | null): InputRecord[] {

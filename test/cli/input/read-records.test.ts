@@ -51,8 +51,27 @@ describe('Function: readRecords', () => {
     ]);
   });
 
-  it('an EventList: items with their index', async () => {
-    expect(summary(await records(inputs['pretty EventList'], 11)).map((r) => (r as unknown[]).slice(0, 4))).toEqual([['event', 1, 'items[0]', 'a'], ['event', 1, 'items[1]', 'b']]);
+  it('an EventList: items streamed one by one, with their index and line', async () => {
+    expect(summary(await records(inputs['pretty EventList'], 11)).map((r) => (r as unknown[]).slice(0, 4))).toEqual([['event', 5, 'items[0]', 'a'], ['event', 17, 'items[1]', 'b']]);
+  });
+
+  it('an EventList on one line, or with its kind after its items, is still read item by item', async () => {
+    const oneLine = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [event('a'), event('b')] });
+    const kindLast = JSON.stringify({ items: [event('a'), event('b')], kind: 'EventList' }, null, 1);
+    for (const text of [oneLine, kindLast]) {
+      expect(summary(await records(text, 5)).map((r) => (r as unknown[])[3])).toEqual(['a', 'b']);
+    }
+  });
+
+  it('a UTF-8 byte order mark does not change what is read', async () => {
+    for (const text of [inputs.ndjson, inputs['pretty array']]) {
+      expect(summary(await records(`\ufeff${text}`, 2))).toEqual(summary(await records(text, 2)));
+    }
+  });
+
+  it('a damaged first NDJSON line is one malformed record, and the lines after it are read', async () => {
+    const lines = [JSON.stringify(event('a')).slice(0, 40), JSON.stringify(event('b')), JSON.stringify(event('c'))].join('\n');
+    expect(summary(await records(lines, 3)).map((r) => (r as unknown[]).slice(0, 2))).toEqual([['malformed', 1], ['event', 2], ['event', 3]]);
   });
 
   it('an incomplete value at the end is reported where it starts', async () => {
@@ -62,6 +81,17 @@ describe('Function: readRecords', () => {
 });
 
 describe('Class: JsonSplitter', () => {
+  it('emits EventList items as they complete, before the list ends (flat memory on large lists)', () => {
+    const s = new JsonSplitter();
+    const text = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: [event('a'), event('b'), event('c')] });
+    const cut = text.indexOf('"auditID":"c"');
+    const early = s.push(Buffer.from(text.slice(0, cut)));
+    expect(early.map((p) => [p.container, p.index])).toEqual([['items', 0], ['items', 1]]);
+    const late = [...s.push(Buffer.from(text.slice(cut))), ...s.end().pieces];
+    expect(late.map((p) => (JSON.parse(p.text) as { auditID: string }).auditID)).toEqual(['c']);
+    expect(s.end().rest).toBeNull();
+  });
+
   it('ignores structure inside strings, escaped quotes included', () => {
     const s = new JsonSplitter();
     const pieces = [...s.push(Buffer.from('[{"a":"]\\"}{"},{"b":2}]')), ...s.end().pieces];
