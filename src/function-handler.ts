@@ -1,5 +1,6 @@
 // Running the pipeline as a Cloud Function: one container (configuration + sink) built at the first invocation
 // and kept while the instance is warm; one JSON summary line per invocation; errors thrown so the trigger retries.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ForwarderConfig } from './config';
 import { forwardTrigger, type BatchSummary } from './forward';
 import type { Sink } from './sink/types';
@@ -26,12 +27,13 @@ export type FunctionHandler = (event: unknown, context?: FunctionContext) => Pro
  */
 export function makeHandler(setUp: (env: NodeJS.ProcessEnv, token: () => string | undefined) => Container): FunctionHandler & { reset(): void } {
   let container: { ok: true; value: Container } | { ok: false; error: Error } | undefined;
-  // The IAM token of the invocation in progress (one invocation at a time per instance by default).
-  let currentToken: string | undefined;
+  // Each invocation's own IAM token, also when an instance runs several at once (--concurrency): the sink,
+  // built once, asks for the token of the invocation it is uploading for.
+  const invocationToken = new AsyncLocalStorage<string | undefined>();
   const run = async (event: unknown, context: FunctionContext = {}): Promise<BatchSummary> => {
     if (container === undefined) {
       try {
-        container = { ok: true, value: setUp(process.env, () => currentToken) };
+        container = { ok: true, value: setUp(process.env, () => invocationToken.getStore()) };
       } catch (err) {
         container = { ok: false, error: err as Error };
       }
@@ -40,18 +42,16 @@ export function makeHandler(setUp: (env: NodeJS.ProcessEnv, token: () => string 
       log({ level: 'ERROR', msg: 'configuration error', error: container.error.message });
       throw container.error;
     }
-    currentToken = context.token?.access_token;
     const started = Date.now();
     const remaining = context.getRemainingTimeInMillis?.bind(context);
     try {
-      const summary = await forwardTrigger(event, { ...container.value, ...(remaining ? { remainingMs: remaining } : {}) });
+      const deps = { ...container.value, ...(remaining ? { remainingMs: remaining } : {}) };
+      const summary = await invocationToken.run(context.token?.access_token, () => forwardTrigger(event, deps));
       log({ level: 'INFO', msg: 'batch stored', requestId: context.requestId, policy: container.value.config.policySource, ...summary, durationMs: Date.now() - started });
       return summary;
     } catch (err) {
       log({ level: 'ERROR', msg: 'batch not stored; the trigger will retry it', requestId: context.requestId, error: (err as Error).message, durationMs: Date.now() - started });
       throw err;
-    } finally {
-      currentToken = undefined;
     }
   };
   return Object.assign(run, { reset: () => { container = undefined; } });

@@ -84,3 +84,26 @@ describe('Function: handler', () => {
     expect(received).toHaveLength(0);
   });
 });
+
+describe('Function: makeHandler — concurrent invocations', () => {
+  it('gives each invocation its own IAM token, even when they overlap', async () => {
+    const { makeHandler } = await import('../src/function-handler');
+    const { readForwarderConfig } = await import('../src/config');
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const seen: Array<string | undefined> = [];
+    let tokenOf: () => string | undefined = () => undefined;
+    const slowSink = {
+      description: 'slow',
+      async put() {
+        await new Promise((r) => setTimeout(r, 20));
+        seen.push(tokenOf());
+      },
+    };
+    const run = makeHandler((_env, token) => {
+      tokenOf = token;
+      return { config: readForwarderConfig({ AUDIT_POLICY: KEEP_ALL }), sink: slowSink };
+    });
+    await Promise.all([run(payload, { token: { access_token: 'a' } }), run(payload, { token: { access_token: 'b' } })]);
+    expect(seen.sort()).toEqual(['a', 'b']);
+  });
+});

@@ -25,22 +25,46 @@ const SCHEME = 'k8s.io/apiserver/pkg/audit/scheme.go:30';
 
 class DecodeError extends Error {}
 
-/** Parse YAML or JSON text. Duplicate keys are tolerated (last wins) with a warning, as upstream's lenient path. */
+// kube-apiserver turns YAML into JSON with sigs.k8s.io/yaml, i.e. go-yaml v2, which speaks YAML 1.1: yes/no/on/off
+// (and y/n) are booleans, `<<` merges maps, and only the first document of a stream is read. js-yaml speaks 1.2,
+// so its schema is rebuilt here from those rules (go-yaml v2 resolve.go) to decide the same way.
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+const yaml11Bool = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (YAML11_TRUE.has(data) || YAML11_FALSE.has(data)),
+  construct: (data: string) => YAML11_TRUE.has(data),
+  predicate: (value: unknown) => typeof value === 'boolean',
+  represent: (value: object) => String(value),
+});
+// js-yaml 4 exports its built-in types as `types`; @types/js-yaml does not declare them.
+const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', yaml.Type> }).types;
+const GO_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [builtin.null, yaml11Bool, builtin.int, builtin.float, builtin.merge] });
+
+/**
+ * Parse YAML or JSON text as kube-apiserver does: the first document only; duplicate keys tolerated (last wins)
+ * with a warning, as upstream's lenient path.
+ */
 export function parseDocument(text: string, warnings: string[]): unknown {
-  const options = { schema: yaml.CORE_SCHEMA };
+  const load = (json: boolean): unknown[] => yaml.loadAll(text, undefined, { schema: GO_YAML_SCHEMA, json });
+  let docs: unknown[];
   try {
-    return yaml.load(text, options);
+    docs = load(false);
   } catch (err) {
-    if (err instanceof yaml.YAMLException && /duplicated mapping key/.test(err.message)) {
-      warnings.push(`duplicate field: ${err.reason ?? err.message}`);
-      try {
-        return yaml.load(text, { ...options, json: true });
-      } catch (err2) {
-        throw new PolicyError(`failed decoding: ${(err2 as Error).message}`, [], { cause: err2 });
-      }
+    if (!(err instanceof yaml.YAMLException && /duplicated mapping key/.test(err.message))) {
+      throw new PolicyError(`failed decoding: ${(err as Error).message}`, [], { cause: err });
     }
-    throw new PolicyError(`failed decoding: ${(err as Error).message}`, [], { cause: err });
+    warnings.push(`duplicate field: ${err.reason ?? err.message}`);
+    try {
+      docs = load(true);
+    } catch (err2) {
+      throw new PolicyError(`failed decoding: ${(err2 as Error).message}`, [], { cause: err2 });
+    }
   }
+  if (docs.slice(1).some((d) => d !== null && d !== undefined)) {
+    warnings.push('more than one YAML document: only the first is read, as kube-apiserver reads it');
+  }
+  return docs[0];
 }
 
 /** Decode a parsed document into a Policy shape, or throw PolicyError with kube-apiserver's text. */

@@ -128,3 +128,18 @@ describe('Function: loadPolicyFile', () => {
     expect(() => loadPolicyFile(join(dir, 'nope.yaml'))).toThrow(/failed to read file path ".*nope.yaml"/);
   });
 });
+
+describe('Function: loadPolicy — YAML as kube-apiserver reads it (go-yaml v2, YAML 1.1)', () => {
+  it.each([
+    { name: 'yes is a boolean', doc: policyYaml('- level: Metadata\n  omitManagedFields: yes\n'), check: (p: ReturnType<typeof loadPolicy>) => expect(p.policy.rules[0]!.omitManagedFields).toBe(true) },
+    { name: 'Off is a boolean', doc: policyYaml('- level: Metadata\n', 'omitManagedFields: Off\n'), check: (p: ReturnType<typeof loadPolicy>) => expect(p.policy.omitManagedFields).toBe(false) },
+    { name: 'merge keys', doc: 'apiVersion: audit.k8s.io/v1\nbase: &b {level: Metadata, verbs: [get]}\nrules:\n- <<: *b\n  users: [alice]\n', check: (p: ReturnType<typeof loadPolicy>) => expect(p.policy.rules[0]).toMatchObject({ level: 'Metadata', verbs: ['get'], users: ['alice'] }) },
+    { name: 'only the first document', doc: `${policyYaml('- level: Metadata\n')}---\nrules: 5\n`, check: (p: ReturnType<typeof loadPolicy>) => expect(p.warnings).toContain('more than one YAML document: only the first is read, as kube-apiserver reads it') },
+  ])('$name', ({ doc, check }) => {
+    check(loadPolicy(doc));
+  });
+
+  it('rejects "no" as a user name, as a YAML 1.1 boolean', () => {
+    expect(() => loadPolicy(policyYaml('- level: None\n  users: [no]\n'))).toThrow('failed decoding: rules[0].users[0]: expected a string, got boolean false');
+  });
+});
