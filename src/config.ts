@@ -50,13 +50,18 @@ export const DEFAULTS = {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function readForwarderConfig(env: Env, cwd: string = process.cwd()): ForwarderConfig {
-  const compression = oneOf(env, 'COMPRESSION', ['gzip', 'none'], DEFAULTS.COMPRESSION);
-  const keyTemplate = template(env, 'KEY_TEMPLATE', DEFAULTS.KEY_TEMPLATE, compression);
+  const output = readOutputConfig(env);
   const { policy, source } = readPolicy(env, cwd);
+  return { policy, policySource: source, ...output };
+}
+
+/** Everything but the policy: how objects are named, encoded and sized (the CLI's object outputs use it alone). */
+export type OutputConfig = Omit<ForwarderConfig, 'policy' | 'policySource'>;
+
+export function readOutputConfig(env: Env): OutputConfig {
+  const compression = oneOf(env, 'COMPRESSION', ['gzip', 'none'], DEFAULTS.COMPRESSION);
   return {
-    policy,
-    policySource: source,
-    keyTemplate,
+    keyTemplate: template(env, 'KEY_TEMPLATE', DEFAULTS.KEY_TEMPLATE, compression),
     quarantineTemplate: template(env, 'QUARANTINE_KEY_TEMPLATE', DEFAULTS.QUARANTINE_KEY_TEMPLATE, compression),
     clusterId: str(env, 'CLUSTER_ID') ?? DEFAULTS.CLUSTER_ID,
     compression,
@@ -141,9 +146,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 function positiveInt(env: Env, name: string, fallback: number): number {
   const v = str(env, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(name, `${name}: "${v}" is not a positive whole number of bytes`);
+  return v === undefined ? fallback : parseByteCount(v, name);
+}
+
+/** A positive whole number of bytes; `name` (a variable or a flag) is named in the error. */
+export function parseByteCount(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(name, `${name}: "${value}" is not a positive whole number of bytes`);
   return n;
 }
 

@@ -1,6 +1,7 @@
 // Grouping serialized records into objects: one object per cluster, rolled into numbered parts when its NDJSON
 // would exceed maxObjectBytes. Order is kept, and the split depends only on the records, so a retry plans the
-// same objects. The function plans one trigger message at a time; the CLI rolls over a whole run.
+// same objects. The function plans one trigger message at a time; the CLI (cli/object-output.ts) rolls over a
+// whole run with the same rule, encoding as it goes.
 
 export interface PlannedRecord {
   readonly cluster: string;
@@ -21,53 +22,29 @@ export interface PlannedObject {
   readonly firstTime: number | null;
 }
 
-interface Open {
-  lines: string[];
-  bytes: number;
-  first: number | null;
-  part: number;
+/**
+ * The size rule of every object writer: a record that would take a non-empty object past the limit starts the
+ * next part (a record larger than the limit still gets an object of its own: nothing is dropped).
+ */
+export function startsNextPart(objectBytes: number, objectRecords: number, recordBytes: number, maxObjectBytes: number): boolean {
+  return objectRecords > 0 && objectBytes + recordBytes + 1 > maxObjectBytes;
 }
 
-export class ObjectRoller {
-  readonly #max: number;
-  readonly #open = new Map<string, Open>();
-
-  constructor(maxObjectBytes: number) {
-    this.#max = maxObjectBytes;
-  }
-
-  /** Add a record; returns the object it completed, if adding it would have crossed the size limit. */
-  add(r: PlannedRecord): PlannedObject | null {
-    let o = this.#open.get(r.cluster);
-    if (o === undefined) {
-      o = { lines: [], bytes: 0, first: null, part: 1 };
-      this.#open.set(r.cluster, o);
-    }
-    let done: PlannedObject | null = null;
-    // A single record larger than the limit still gets an object of its own: nothing is dropped.
-    if (o.lines.length > 0 && o.bytes + r.bytes + 1 > this.#max) {
-      done = { cluster: r.cluster, part: o.part, lines: o.lines, bytes: o.bytes, firstTime: o.first };
-      Object.assign(o, { lines: [], bytes: 0, first: null, part: o.part + 1 });
+export function planObjects(records: readonly PlannedRecord[], maxObjectBytes: number): PlannedObject[] {
+  const open = new Map<string, { part: number; lines: string[]; bytes: number; first: number | null }>();
+  const done: PlannedObject[] = [];
+  const close = (cluster: string, o: { part: number; lines: string[]; bytes: number; first: number | null }): PlannedObject =>
+    ({ cluster, part: o.part, lines: o.lines, bytes: o.bytes, firstTime: o.first });
+  for (const r of records) {
+    let o = open.get(r.cluster);
+    if (o === undefined || startsNextPart(o.bytes, o.lines.length, r.bytes, maxObjectBytes)) {
+      if (o !== undefined) done.push(close(r.cluster, o));
+      o = { part: (o?.part ?? 0) + 1, lines: [], bytes: 0, first: null };
+      open.set(r.cluster, o);
     }
     o.lines.push(r.line);
     o.bytes += r.bytes + 1;
     if (r.time !== null && (o.first === null || r.time < o.first)) o.first = r.time;
-    return done;
   }
-
-  /** The objects still open, in order of their clusters' first records; the roller is empty afterwards. */
-  flush(): PlannedObject[] {
-    const out: PlannedObject[] = [];
-    for (const [cluster, o] of this.#open) {
-      if (o.lines.length > 0) out.push({ cluster, part: o.part, lines: o.lines, bytes: o.bytes, firstTime: o.first });
-    }
-    this.#open.clear();
-    return out;
-  }
-}
-
-export function planObjects(records: readonly PlannedRecord[], maxObjectBytes: number): PlannedObject[] {
-  const roller = new ObjectRoller(maxObjectBytes);
-  const done = records.map((r) => roller.add(r)).filter((o): o is PlannedObject => o !== null);
-  return [...done, ...roller.flush()];
+  return [...done, ...[...open].map(([cluster, o]) => close(cluster, o))];
 }

@@ -1,8 +1,8 @@
 // The CLI's object outputs (--out DIR or s3://): events grouped by cluster into objects that roll at a size
-// limit, like the function's (batch/plan.ts), but encoded as they arrive, so memory follows the compressed
+// limit by the function's rule (batch/plan.ts startsNextPart), but encoded as they arrive, so memory follows the compressed
 // size of the open objects, not the size of the input or of an object's NDJSON.
 import { StreamingBody } from '../batch/encode';
-import type { PlannedRecord } from '../batch/plan';
+import { startsNextPart, type PlannedRecord } from '../batch/plan';
 import { ContentId, storeEncoded, type StoredObject, type WriteOptions } from '../batch/write-object';
 import type { Sink } from '../sink/types';
 
@@ -33,8 +33,7 @@ export class ObjectOutput {
 
   async add(r: PlannedRecord): Promise<void> {
     let o = this.#open.get(r.cluster);
-    // Same rule as ObjectRoller: a record that would cross the limit starts the next part.
-    if (o !== undefined && o.bytes + r.bytes + 1 > this.#max) {
+    if (o !== undefined && startsNextPart(o.bytes, o.events, r.bytes, this.#max)) {
       await this.#store(r.cluster, o);
       o = undefined;
     }

@@ -1,12 +1,12 @@
 // k8s-audit filter --policy FILE [INPUT...] [--out DEST]: what the apiserver would have logged with this policy.
 import { eventTime } from '../../batch/event-time';
 import { serializeEvent } from '../../batch/truncate';
-import { DEFAULTS, readForwarderConfig } from '../../config';
+import { parseByteCount, readOutputConfig } from '../../config';
 import { stringifyJson } from '../../json';
 import type { AuditPolicy } from '../../policy/audit-policy';
 import type { Sink } from '../../sink/types';
 import type { Command } from '../command';
-import { eachEvent, requirePolicy, UsageError, type InputCounts, type Io } from '../common';
+import { eachEvent, requirePolicy, type InputCounts, type Io } from '../common';
 import { openSink, parseDestination } from '../destination';
 import { ObjectOutput } from '../object-output';
 import { BufferedWriter } from '../output';
@@ -57,8 +57,8 @@ Exit codes: 0 ok; 1 usage or invalid policy; 2 unreadable input, or malformed re
     const result = dest.kind === 'stdout'
       ? await toStdout(policy, positionals, io, progress)
       : await toObjects(policy, positionals, io, progress, await openSink(dest, io.env, values['iam-token'] as string | undefined), {
-        cluster: (values.cluster as string | undefined) ?? io.env.CLUSTER_ID ?? DEFAULTS.CLUSTER_ID,
-        maxObjectBytes: maxBytes(values['max-object-bytes'] as string | undefined, io.env),
+        cluster: values.cluster as string | undefined,
+        maxObjectBytes: values['max-object-bytes'] as string | undefined,
         where: values.out as string,
       });
     progress.done();
@@ -85,15 +85,16 @@ async function toStdout(policy: AuditPolicy, inputs: string[], io: Io, progress:
 
 async function toObjects(
   policy: AuditPolicy, inputs: string[], io: Io, progress: Progress, sink: Sink,
-  o: { cluster: string; maxObjectBytes: number; where: string },
+  o: { cluster: string | undefined; maxObjectBytes: string | undefined; where: string },
 ): Promise<Result> {
-  // The function's own settings (KEY_TEMPLATE, COMPRESSION, STORAGE_CLASS, MAX_EVENT_BYTES) from the environment.
-  const config = readForwarderConfig({ ...io.env, AUDIT_POLICY: undefined, AUDIT_POLICY_FILE: undefined });
+  // The function's own settings (KEY_TEMPLATE, COMPRESSION, STORAGE_CLASS, MAX_*_BYTES) from the environment.
+  const config = readOutputConfig(io.env);
+  const maxObjectBytes = o.maxObjectBytes === undefined ? config.maxObjectBytes : parseByteCount(o.maxObjectBytes, '--max-object-bytes');
   let kept = 0;
   let dropped = 0;
   let truncated = 0;
   let objects = 0;
-  const output = new ObjectOutput(sink, o.maxObjectBytes, {
+  const output = new ObjectOutput(sink, maxObjectBytes, {
     kind: 'events', template: config.keyTemplate, fallbackTime: Date.now(), compression: config.compression, storageClass: config.storageClass,
   }, (stored) => {
     objects++;
@@ -105,16 +106,8 @@ async function toObjects(
     kept++;
     const s = serializeEvent(reduced, config.maxEventBytes);
     if (s.truncated) truncated++;
-    await output.add({ cluster: clusterId ?? o.cluster, line: s.line, bytes: s.bytes, time: eventTime(reduced) });
+    await output.add({ cluster: clusterId ?? o.cluster ?? config.clusterId, line: s.line, bytes: s.bytes, time: eventTime(reduced) });
   }, (c) => progress.update(c));
   await output.finish();
   return { counts, extra: { kept, dropped, truncated, objects } };
-}
-
-function maxBytes(flag: string | undefined, env: NodeJS.ProcessEnv): number {
-  const value = flag ?? env.MAX_OBJECT_BYTES;
-  if (value === undefined) return DEFAULTS.MAX_OBJECT_BYTES;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--max-object-bytes: "${value}" is not a positive whole number of bytes`);
-  return n;
 }
